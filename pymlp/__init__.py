@@ -1,0 +1,1 @@
+"""pymlp: fast multilayer perceptrons in numpy, activations as sympy expressions."""
