@@ -1,0 +1,1 @@
+"""Speed runs of pymlp against the legacy algorithm and other libraries."""
