@@ -1,1 +1,24 @@
-"""pymlp: fast multilayer perceptrons in numpy, activations as sympy expressions."""
+"""pymlp: fast multilayer perceptrons in numpy, activations as sympy expressions.
+
+>>> import pymlp
+>>> net = pymlp.MLP([64, 32, 10], activation="relu", output="softmax", seed=0)
+"""
+
+from .activations import Activation, get_activation, x
+from .gradcheck import gradcheck
+from .layers import Dense
+from .losses import get_loss
+from .network import MLP, Network
+
+__version__ = "0.1.0"
+
+__all__ = [
+    "Activation",
+    "Dense",
+    "MLP",
+    "Network",
+    "get_activation",
+    "get_loss",
+    "gradcheck",
+    "x",
+]
