@@ -51,6 +51,9 @@ class Network:
         are views into it.
     grads : ndarray, shape (n_params,)
         Gradients of the last backward pass, same layout as ``params``.
+    metadata : dict
+        Free-form JSON-able data saved with the model (training summary,
+        preprocessing of the command line tool, ...).
 
     Examples
     --------
@@ -95,6 +98,7 @@ class Network:
         self.input_size = int(input_size)
         self.layers = layers
         self.init = init
+        self.metadata = {}
         self._out_grad = {}
         self._allocate(np.random.default_rng(seed))
 
