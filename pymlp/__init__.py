@@ -4,19 +4,39 @@
 >>> net = pymlp.MLP([64, 32, 10], activation="relu", output="softmax", seed=0)
 """
 
+from . import datasets
 from .activations import Activation, get_activation, x
 from .gradcheck import gradcheck
 from .layers import Dense
 from .losses import get_loss
 from .network import MLP, Network
+from .optimizers import (
+    SGD,
+    Adam,
+    ConstantLR,
+    CosineLR,
+    ExponentialLR,
+    Optimizer,
+    ReduceLROnPlateau,
+    StepLR,
+)
 
 __version__ = "0.1.0"
 
 __all__ = [
+    "SGD",
     "Activation",
+    "Adam",
+    "ConstantLR",
+    "CosineLR",
     "Dense",
+    "ExponentialLR",
     "MLP",
     "Network",
+    "Optimizer",
+    "ReduceLROnPlateau",
+    "StepLR",
+    "datasets",
     "get_activation",
     "get_loss",
     "gradcheck",
