@@ -231,7 +231,7 @@ def _check_power(base, exponent):
     """Keep sympy from evaluating huge exact powers such as 9^9^9."""
     if _mentions_x(exponent):
         if _has_power(exponent):
-            raise _ExpressionError("a power of x may not have a power in its exponent")
+            raise _ExpressionError("an exponent in x may not contain another power")
     else:
         value = _small_constant(exponent)
         if value is None or abs(value) > _MAX_EXPONENT:
@@ -632,6 +632,18 @@ def _fit(net, X, Y, *, show_bar, **kwargs):
         bar.close()
 
 
+def _check_writable(*paths):
+    """Refuse, before any work, an output path whose folder does not exist."""
+    for path in paths:
+        if path is None:
+            continue
+        folder = os.path.dirname(os.path.abspath(path))
+        if not os.path.isdir(folder):
+            raise ValueError(f"cannot write {path}: the folder {folder} does not exist")
+        if os.path.isdir(path):
+            raise ValueError(f"cannot write {path}: it is a folder; give a file name")
+
+
 def _load_model(path):
     from .io import load
 
@@ -695,6 +707,7 @@ def _demo_digits(args):
     out = args.out or "pymlp-digits.npz"
     plot = None if args.no_plot else args.plot or "pymlp-digits.png"
     epochs = args.epochs or _DIGITS_EPOCHS
+    _check_writable(out, plot)
 
     X, y, images = load_digits(return_images=True)
     X = X / 16.0
@@ -836,6 +849,7 @@ def _demo_toy(args):
     out = args.out or "pymlp-toy.npz"
     plot = None if args.no_plot else args.plot or "pymlp-toy.png"
     epochs = args.epochs or _TOY_EPOCHS
+    _check_writable(out, plot)
 
     X, y = make_two_clusters(200, seed=args.seed)
     net = MLP([2, 4, 1], activation="sigmoid", output="sigmoid", seed=args.seed)
@@ -928,6 +942,7 @@ def _plot_boundary(path, net, X, y):
 
 def _run_train(args):
     say = _Speaker(args.quiet)
+    _check_writable(args.out, args.plot)
     activation = parse_activation(args.activation)
     table = read_csv(args.data)
     table.index(args.target)
@@ -1110,6 +1125,7 @@ def _fmt(value):
 
 
 def _run_predict(args):
+    _check_writable(args.out)
     net = _load_model(args.model)
     prep, target = _preprocessing(net, args.model)
     table = read_csv(args.data)
