@@ -1030,12 +1030,12 @@ def _run_train(args):
     predicted = target.decode(net.predict(X_test))
     truth = target.values(table, test)
     if classify:
-        scores, line = _classification_scores(
+        scores, metric, baseline = _classification_scores(
             table, args.target, train, truth, predicted
         )
     else:
-        scores, line = _regression_scores(target.mean, truth, predicted)
-    print(f"{line} on {len(test)} held-out rows")
+        scores, metric, baseline = _regression_scores(target.mean, truth, predicted)
+    print(f"held-out {metric} on {len(test)} rows (baseline, {baseline})")
 
     net.metadata = {
         "preprocessing": {"features": prep.features, "target": target.to_dict()},
@@ -1091,8 +1091,8 @@ def _classification_scores(table, column, train, truth, predicted):
     majority = str(labels[np.argmax(counts)])
     accuracy = float(np.mean(predicted == truth))
     baseline = float(np.mean(truth == majority))
-    line = f"accuracy {accuracy:.3f} (baseline, always {majority!r}: {baseline:.3f})"
-    return {"test": {"accuracy": accuracy}, "baseline": {"accuracy": baseline}}, line
+    scores = {"test": {"accuracy": accuracy}, "baseline": {"accuracy": baseline}}
+    return scores, f"accuracy {accuracy:.3f}", f"always {majority!r}: {baseline:.3f}"
 
 
 def _regression_scores(train_mean, truth, predicted):
@@ -1104,15 +1104,15 @@ def _regression_scores(train_mean, truth, predicted):
 
     rmse, r2 = rmse_r2(predicted)
     base_rmse, base_r2 = rmse_r2(np.full_like(truth, train_mean))
-    line = (
-        f"RMSE {rmse:.4g}, R^2 {_fmt(r2)} (baseline, the training mean "
-        f"{train_mean:.4g}: RMSE {base_rmse:.4g}, R^2 {_fmt(base_r2)})"
-    )
     scores = {
         "test": {"rmse": rmse, "r2": r2},
         "baseline": {"rmse": base_rmse, "r2": base_r2},
     }
-    return scores, line
+    metric = f"RMSE {rmse:.4g}, R^2 {_fmt(r2)}"
+    baseline = (
+        f"the training mean {train_mean:.4g}: RMSE {base_rmse:.4g}, R^2 {_fmt(base_r2)}"
+    )
+    return scores, metric, baseline
 
 
 def _fmt(value):

@@ -227,7 +227,9 @@ def test_classification_round_trip(capsys, cls_csv, workdir):
     assert "task: classification of 'label' into 2 classes (text target)" in out
     assert "2 numeric, 1 text" in out
     match = re.search(
-        r"accuracy ([\d.]+) \(baseline, always '(yes|no)': ([\d.]+)\)", out
+        r"held-out accuracy ([\d.]+) on 60 rows "
+        r"\(baseline, always '(yes|no)': ([\d.]+)\)",
+        out,
     )
     accuracy, baseline = float(match.group(1)), float(match.group(3))
     assert accuracy >= 0.85 and accuracy > baseline + 0.2
