@@ -21,60 +21,67 @@ the usual sigmoid get one-sample kernels of two to four numpy calls each;
 any other activation runs through its :class:`~pymlp.activations.Activation`.
 """
 
+from operator import attrgetter, is_
+
 import numpy as np
 
 from ..activations import LEGACY_SIGMOID, Activation, get_activation
 
 # exp(700) is finite in float64 and 1/(1 + exp(700)) is below 1e-304, so
-# clipping z there changes no sigmoid value that float64 can tell apart
-_EXP_LIMIT = 700.0
+# capping z there changes no sigmoid value that matters; exp of a very
+# negative z underflows to 0 silently, which is the right limit
+_EXP_LIMIT = np.float64(700.0)
+_ZERO = np.float64(0.0)
+_ONE = np.float64(1.0)
 
 
 def _identity_value(Z, A, scratch):
-    np.copyto(A, Z)
+    np.positive(Z, out=A)
 
 
 def _identity_backward(Z, A, dA, delta):
-    np.copyto(delta, dA)
+    np.positive(dA, out=delta)
 
 
 def _relu_value(Z, A, scratch):
-    np.maximum(Z, 0.0, out=A)
+    np.maximum(Z, _ZERO, out=A)
 
 
 def _relu_backward(Z, A, dA, delta):
-    np.multiply(dA, Z > 0.0, out=delta)
+    # sign(A) is 1 where z > 0 and 0 elsewhere (ReLU'(0) = 0)
+    np.sign(A, out=delta)
+    np.multiply(delta, dA, out=delta)
 
 
 def _legacy_sigmoid_value(Z, A, scratch):
     # 1 / (1 + exp(z))
-    np.clip(Z, -_EXP_LIMIT, _EXP_LIMIT, out=scratch)
+    np.minimum(Z, _EXP_LIMIT, out=scratch)
     np.exp(scratch, out=A)
-    A += 1.0
+    np.add(A, _ONE, out=A)
     np.reciprocal(A, out=A)
 
 
 def _legacy_sigmoid_backward(Z, A, dA, delta):
     # f' = -A * (1 - A) = (A - 1) * A
-    np.subtract(A, 1.0, out=delta)
-    delta *= A
-    delta *= dA
+    np.subtract(A, _ONE, out=delta)
+    np.multiply(delta, A, out=delta)
+    np.multiply(delta, dA, out=delta)
 
 
 def _sigmoid_value(Z, A, scratch):
     # 1 / (1 + exp(-z))
-    np.clip(Z, -_EXP_LIMIT, _EXP_LIMIT, out=scratch)
-    np.negative(scratch, out=scratch)
+    np.negative(Z, out=scratch)
+    np.minimum(scratch, _EXP_LIMIT, out=scratch)
     np.exp(scratch, out=A)
-    A += 1.0
+    np.add(A, _ONE, out=A)
     np.reciprocal(A, out=A)
 
 
 def _sigmoid_backward(Z, A, dA, delta):
     # f' = A * (1 - A)
-    np.subtract(1.0, A, out=delta)
-    delta *= A
-    delta *= dA
+    np.subtract(_ONE, A, out=delta)
+    np.multiply(delta, A, out=delta)
+    np.multiply(delta, dA, out=delta)
 
 
 _KERNELS = {
@@ -101,6 +108,8 @@ def _kernels(act):
 
 
 __all__ = ["StepPlan"]
+
+_ACTIVATIONS = attrgetter("activations")
 
 
 class StepPlan:
@@ -130,12 +139,14 @@ class StepPlan:
             value, backward = _kernels(layer.activation)
             Z, A, delta, scratch = (np.empty((1, n_out), dtype) for _ in range(4))
             dA_prev = np.empty((1, n_in), dtype)
+            bias_row, db_row = layer.bias.reshape(1, n_out), db.reshape(1, n_out)
             self._stages.append(
-                (layer.weights, layer.weights.T, layer.bias, dW, db)
+                (layer.weights, layer.weights.T, bias_row, dW, db_row)
                 + (value, backward, Z, A, delta, scratch, dA_prev)
             )
         self.outputs = self._stages[-1][8]
         self._dA_out = np.empty_like(self.outputs)
+        self._scale = np.float64(2.0 / self.outputs.size)
         self._X = None
 
     @staticmethod
@@ -151,10 +162,7 @@ class StepPlan:
         return (
             net is self.net
             and net.params is self.params
-            and all(
-                layer.activations is acts
-                for layer, acts in zip(net.layers, self._activation_lists)
-            )
+            and all(map(is_, map(_ACTIVATIONS, net.layers), self._activation_lists))
         )
 
     def activations(self):
@@ -165,8 +173,8 @@ class StepPlan:
         """Forward one sample, X of shape (1, input_size); returns A_out."""
         self._X = X
         for _, W_T, b, _, _, value, _, Z, A, _, scratch, _ in self._stages:
-            np.matmul(X, W_T, out=Z)
-            Z += b
+            np.dot(X, W_T, out=Z)
+            np.add(Z, b, out=Z)
             value(Z, A, scratch)
             X = A
         return X
@@ -181,7 +189,7 @@ class StepPlan:
         """
         # output layer: d/dA of (1/n_out) * sum (A - Y)**2
         dA = np.subtract(self.outputs, Y, out=self._dA_out)
-        dA *= 2.0 / dA.size
+        np.multiply(dA, self._scale, out=dA)
 
         # layers, last first
         last = len(self._stages) - 1
@@ -189,10 +197,10 @@ class StepPlan:
             W, _, _, dW, db, _, backward, Z, A, delta, _, dA_prev = self._stages[k]
             backward(Z, A, dA, delta)
             A_prev = self._stages[k - 1][8] if k > 0 else self._X
-            np.multiply(delta.T, A_prev, out=dW)
-            db[:] = delta[0]
+            np.dot(delta.T, A_prev, out=dW)
+            np.positive(delta, out=db)
             if k > 0:
-                dA = np.matmul(delta, W, out=dA_prev)
+                dA = np.dot(delta, W, out=dA_prev)
 
         # SGD, in place so every view of params stays valid
         np.multiply(self.net.grads, learning_rate, out=self._scratch)

@@ -114,6 +114,8 @@ class nsystem:
         self._rng = np.random.default_rng(seed)
         self._net = None
         self._sig = []
+        self._pending = None
+        self._x_row = None
         self._targets = None
         self._plan = None
 
@@ -222,26 +224,41 @@ class nsystem:
     def _width(self, k):
         return len(self.children[k].children)
 
+    def _signals(self, k):
+        """The signal array of legacy layer ``k``, shape (width,)."""
+        if self._pending is not None:
+            self._sync_signals()
+        return self._sig[k]
+
+    def _sync_signals(self):
+        """Copy the activations of the last one-sample forward pass into ``sig``."""
+        activations, self._pending = self._pending, None
+        for signals, A in zip(self._sig[1:], activations):
+            if signals.size:
+                signals[:] = A[0, : signals.size]
+
     def _feed(self, values):
         """Write the input signals; False (after the legacy message) if unusable."""
-        n_inputs = len(self._sig[0]) if self._sig else 0
-        try:
-            entries = [values[i] for i in range(n_inputs)]
-        except (IndexError, KeyError):
-            entries = [None]
-        if any(entry is None for entry in entries):
+        inputs = self._sig[0] if self._sig else _NO_WEIGHTS
+        head = values[: inputs.size]
+        if len(head) < inputs.size or None in head:
             print(INPUT_MISMATCH)
             return False
-        if n_inputs:
-            self._sig[0][:] = entries
+        if inputs.size:
+            inputs[:] = head
         return True
 
     def _input_row(self):
         """The input signals as the (1, input_size) batch of one forward pass."""
-        inputs = self._sig[0]
-        if inputs.size == 0:  # the placeholder input of an empty layer 0
-            return np.zeros((1, 1), self._net.dtype)
-        return inputs.reshape(1, -1).astype(self._net.dtype, copy=False)
+        inputs, dtype = self._sig[0], self._net.dtype
+        if self._x_row is None or self._x_row[0] is not inputs:
+            # a view, which feed writes through; an empty layer 0 has the
+            # placeholder input, always 0
+            empty = inputs.size == 0
+            row = np.zeros((1, 1)) if empty else inputs.reshape(1, -1)
+            self._x_row = (inputs, row)
+        row = self._x_row[1]
+        return row if row.dtype == dtype else row.astype(dtype)
 
     def _step_plan(self):
         """The lean one-sample plan for the current network, or None."""
@@ -260,15 +277,15 @@ class nsystem:
         plan = self._step_plan()
         X = self._input_row()
         if plan is not None:
+            # the plan's buffers stay put until its next forward pass: copy
+            # them into ``sig`` only when a signal is read
             plan.forward(X)
-            activations = plan.activations()
-        else:
-            self._net._forward(X)
-            activations = [layer._A for layer in self._net.layers]
-        for signals, A in zip(self._sig[1:], activations):
-            if signals.size:
-                signals[:] = A[0, : signals.size]
-        return plan
+            self._pending = plan.activations()
+            return plan
+        self._net._forward(X)
+        self._pending = [layer._A for layer in self._net.layers]
+        self._sync_signals()
+        return None
 
     def _step_from(self, i, dA):
         """One SGD step from ``dA = dLoss/dA`` of network layer ``i`` down.
@@ -309,6 +326,8 @@ class nsystem:
 
     def _grow(self, k, activation):
         """Make room in the network for one more neuron in legacy layer ``k``."""
+        if self._pending is not None:
+            self._sync_signals()
         depth = 0 if self._net is None else len(self._net.layers)
         if k == 0:
             if self._net is not None:
@@ -398,12 +417,13 @@ class nlayer:
     def _append(self, f):
         neuron = nneuron(self, len(self.children), f)
         self.children.append(neuron)
-        self.sys._sig[self.index] = np.append(self.sys._sig[self.index], 0.0)
+        signals = self.sys._signals(self.index)
+        self.sys._sig[self.index] = np.append(signals, 0.0)
         return neuron
 
     def GetAllSig(self):
         """The signals of this layer's neurons, as a list of floats."""
-        return self.sys._sig[self.index].tolist()
+        return self.sys._signals(self.index).tolist()
 
     def ProvidePrevSig(self):
         """The signals of the previous layer (layer 0's own for layer 0)."""
@@ -496,11 +516,11 @@ class nneuron:
     @property
     def sig(self):
         """The neuron's signal, a float."""
-        return float(self.layer.sys._sig[self.layer.index][self.index])
+        return float(self.layer.sys._signals(self.layer.index)[self.index])
 
     @sig.setter
     def sig(self, value):
-        self.layer.sys._sig[self.layer.index][self.index] = value
+        self.layer.sys._signals(self.layer.index)[self.index] = value
 
     @property
     def f(self):
@@ -521,7 +541,7 @@ class nneuron:
         k = self.layer.index
         if k == 0:
             return self.sig
-        prev = self.layer.sys._sig[k - 1]
+        prev = self.layer.sys._signals(k - 1)
         return float(np.dot(self._weight_row(), prev)) + self.b
 
     def ActivateEach(self):
