@@ -645,3 +645,55 @@ def test_first_legacy_scripts_print_what_the_notes_show(capsys):
     assert capsys.readouterr().out == "[0.0]\n[0.0]\n"
     run_script(LEGACY / "nsystem_io.py")
     assert capsys.readouterr().out == "nlayer(index=0, neurons=0)\n"
+
+
+def test_network_saves_loads_and_fits_like_any_other(tmp_path):
+    from pymlp.io import load
+
+    system = build((2, 4, 1), [ReLU, Sigmoid], seed=2)
+    net = system.network
+    path = tmp_path / "legacy.npz"
+    net.save(path)
+    loaded = load(path)
+    X = np.array([[0.1, 0.2], [0.8, 0.9]])
+    np.testing.assert_array_equal(loaded.predict(X), net.predict(X))
+
+    out = system.out().children[0]
+    before = list(out.w)
+    history = net.fit(X, [[0.0], [1.0]], loss="mse", epochs=3, batch_size=2, seed=0)
+    assert len(history.loss) == 3
+    assert list(out.w) == net.layers[1].weights[0].tolist() != before
+    assert system.fastfeed([0.8, 0.9])[0] == pytest.approx(net.predict(X)[1, 0])
+
+
+def test_softmax_network_trains_through_the_general_path():
+    net = pymlp.MLP([3, 4, 3], activation="tanh", output="softmax", seed=1)
+    twin = net.copy()
+    system = from_network(net, learning_rate=0.2)
+    inputs, targets = [0.2, -0.4, 0.9], [0.0, 1.0, 0.0]
+    twin.loss_and_gradients([inputs], [targets], loss="mse")
+    expected = twin.params - 0.2 * twin.grads
+    train(system, inputs, targets)
+    np.testing.assert_allclose(net.params, expected, rtol=0, atol=1e-15)
+    assert system.out().children[0].f is None
+    with pytest.raises(NotImplementedError, match="softmax"):
+        system.out().children[0].ActivateEach()
+
+
+def test_train_with_an_empty_last_layer_only_feeds_and_activates():
+    system = build((2, 2), [ReLU])
+    system.Add()
+    before = system.network.params.copy()
+    train(system, [0.5, 0.5], [])
+    np.testing.assert_array_equal(system.network.params, before)
+    assert system.children[1].GetAllSig() != [0.0, 0.0]
+    assert system.fastfeed([0.5, 0.5]) == []
+
+
+def test_unseeded_systems_follow_the_random_module():
+    def weights():
+        random.seed(42)
+        return build((2, 3, 1), [ReLU, Sigmoid], seed=None).network.params.tolist()
+
+    assert weights() == weights()
+    assert build((2, 3, 1), [ReLU, Sigmoid], seed=None).network.params.size == 13
