@@ -28,9 +28,18 @@ row up through the system's current network.
 Signals
 -------
 ``sig`` is kept by the system, one float array per legacy layer: input
-signals come from ``feed``; ``Activate`` runs one forward pass and copies the
-network's cached activations in. Legacy code also sets signals directly
-(``CreateNeurons(..., sig)``), which a forward cache could not hold.
+signals come from ``feed``; ``Activate`` (and ``train``) runs one forward
+pass, whose cached activations are copied in when a signal is next read.
+Legacy code also sets signals directly (``CreateNeurons(..., sig)``), which a
+forward cache could not hold.
+
+Steps
+-----
+``train`` is one exact SGD step on the legacy cost; networks whose layers
+each have one elementwise activation run it through a lean one-sample
+``StepPlan`` (see ``_fast``), the others through ``Network._backward`` with
+the mse loss. ``back`` and ``descback`` step from one neuron through the
+layers' own ``backward``.
 """
 
 import random
