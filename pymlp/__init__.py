@@ -7,6 +7,7 @@
 from . import datasets
 from .activations import Activation, get_activation, x
 from .gradcheck import gradcheck
+from .io import load, load_optimizer, save
 from .layers import Dense
 from .losses import get_loss
 from .network import MLP, Network
@@ -20,6 +21,7 @@ from .optimizers import (
     ReduceLROnPlateau,
     StepLR,
 )
+from .training import DivergenceError, EarlyStopping, History, accuracy
 
 __version__ = "0.1.0"
 
@@ -30,15 +32,22 @@ __all__ = [
     "ConstantLR",
     "CosineLR",
     "Dense",
+    "DivergenceError",
+    "EarlyStopping",
     "ExponentialLR",
+    "History",
     "MLP",
     "Network",
     "Optimizer",
     "ReduceLROnPlateau",
     "StepLR",
+    "accuracy",
     "datasets",
     "get_activation",
     "get_loss",
     "gradcheck",
+    "load",
+    "load_optimizer",
+    "save",
     "x",
 ]
