@@ -247,7 +247,8 @@ def _add_gemm_columns(rows, gemm_outcomes, config):
         f"matmul peak (best square GEMM of side {config['gemm']['size']} in "
         f"this run): float64 {peak['float64']:.1f} GFLOP/s, float32 "
         f"{peak['float32']:.1f} GFLOP/s",
-        f"GEMM-only floor (the epoch's matmuls alone, same shapes): float64 "
+        f"GEMM-only floor (best time of the epoch's matmuls alone, same shapes, "
+        f"out= buffers): float64 "
         f"{floor['float64'] * 1e3:.0f} ms, float32 {floor['float32'] * 1e3:.0f} ms",
     ]
 
@@ -378,7 +379,8 @@ def run_memory(config, in_process=False, systems=None):
         if note:
             notes.append(note)
     notes.append(
-        f"ru_maxrss of a fresh worker process per system: imports, then the "
+        f"ru_maxrss of a fresh worker process per system (run side by side, "
+        f"nothing timed): imports, then the "
         f"{config['rows']}×784 data (float64, plus the system's copy), then one "
         "epoch; 'training' is the growth of the peak during model building and "
         "training"
