@@ -33,7 +33,6 @@ from datetime import UTC, datetime
 
 import numpy as np
 import sympy
-from sympy.parsing.sympy_parser import auto_number, parse_expr
 
 from . import __version__
 from .activations import BUILTIN_NAMES, get_activation, x
@@ -50,18 +49,14 @@ PLOT_HINT = 'plot skipped: matplotlib is not installed (pip install "pymlp[plot]
 # activation expressions typed on the command line
 # ---------------------------------------------------------------------------
 #
-# sympy's parse_expr ends in Python's eval, so an unchecked string could run
-# any code ("__import__('os').system(...)"). The text therefore passes four
-# gates before sympy sees it:
+# The text is never evaluated. It passes three gates, then the expression is
+# built node by node from Python's parse tree:
 #   1. a short string of letters, digits, spaces and + - * / ^ ( ) . , only,
 #      with no "__", "lambda" or "import" in it;
 #   2. no "." except inside a number (no attribute access);
-#   3. Python's own parser, whose tree may hold only numbers, the names below,
-#      calls of the whitelisted functions and + - * / ** -- no attributes,
-#      subscripts, keywords, comparisons or anything else;
-#   4. parse_expr with a local_dict of x and the whitelist, a global_dict
-#      with empty __builtins__, and only the auto_number transformation (so
-#      1/2 is a Rational and no name is ever turned into a new Symbol).
+#   3. Python's own parser, whose tree may hold only numbers, x, pi, E, calls
+#      of the whitelisted functions and + - * / ** -- no attributes,
+#      subscripts, keywords, comparisons or anything else.
 # Gate 3 also bounds powers: sympy evaluates 9^9^9 exactly, which would take
 # hours, so a constant exponent must be a small plain number.
 
@@ -95,7 +90,14 @@ _EXPR_CHARS = re.compile(r"[A-Za-z0-9_ +\-*/^().,]*")
 _BANNED = ("__", "lambda", "import")
 _MAX_EXPR_LENGTH = 200
 _MAX_EXPONENT = 100
-_OPERATORS = (ast.Add, ast.Sub, ast.Mult, ast.Div, ast.Pow)
+_BINARY = {
+    ast.Add: lambda a, b: a + b,
+    ast.Sub: lambda a, b: a - b,
+    ast.Mult: lambda a, b: a * b,
+    ast.Div: lambda a, b: a / b,
+    ast.Pow: lambda a, b: a**b,
+}
+_OPERATORS = tuple(_BINARY)
 
 
 class _ExpressionError(ValueError):
@@ -164,24 +166,33 @@ def _parse_expression(text):
     if re.search(r"(?<![0-9])\.(?![0-9])", text):
         raise _ExpressionError("'.' is only allowed inside a number such as 1.5")
 
-    source = text.replace("^", "**")
     try:
-        tree = ast.parse(source, mode="eval")
+        tree = ast.parse(text.replace("^", "**"), mode="eval")
     except SyntaxError:
         raise _ExpressionError("not a valid expression") from None
     _check_node(tree.body)
-
-    names = dict(_FUNCTIONS, **_CONSTANTS, x=x)
-    number_types = {"Integer": sympy.Integer, "Float": sympy.Float}
     try:
-        return parse_expr(
-            source,
-            local_dict=names,
-            global_dict={"__builtins__": {}, **number_types},
-            transformations=(auto_number,),
-        )
-    except (TypeError, ValueError, ArithmeticError, sympy.SympifyError) as exc:
+        return _build(tree.body)
+    except (TypeError, ValueError, ArithmeticError) as exc:
         raise _ExpressionError(f"sympy could not evaluate it ({exc})") from None
+
+
+def _build(node):
+    """The sympy expression of a tree that passed :func:`_check_node`."""
+    if isinstance(node, ast.Constant):
+        return (
+            sympy.Integer(node.value)
+            if isinstance(node.value, int)
+            else (sympy.Float(node.value))
+        )
+    if isinstance(node, ast.Name):
+        return x if node.id == "x" else _CONSTANTS[node.id]
+    if isinstance(node, ast.UnaryOp):
+        operand = _build(node.operand)
+        return -operand if isinstance(node.op, ast.USub) else operand
+    if isinstance(node, ast.BinOp):
+        return _BINARY[type(node.op)](_build(node.left), _build(node.right))
+    return _FUNCTIONS[node.func.id](*(_build(arg) for arg in node.args))
 
 
 def _check_node(node):
