@@ -111,6 +111,30 @@ class Dense:
             return self._groups[0][0]
         return list(self.activations)
 
+    def set_activation(self, unit, activation):
+        """Give one unit a new activation (any spec :func:`get_activation` takes).
+
+        Parameters
+        ----------
+        unit : int
+            Index of the unit, ``0 <= unit < units``.
+        activation : str, sympy expression, Activation or None
+        """
+        if not -self.units <= unit < self.units:
+            raise IndexError(
+                f"unit must be in [0, {self.units - 1}] for a layer of {self.units} "
+                f"units, got {unit}"
+            )
+        activations = list(self.activations)
+        activations[unit] = get_activation(activation)
+        previous, self.activations = self.activations, activations
+        try:
+            self._group_units()
+        except ValueError:
+            self.activations = previous
+            self._group_units()
+            raise
+
     @property
     def n_params(self):
         """Number of parameters, ``units * (n_in + 1)``."""

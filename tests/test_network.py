@@ -329,3 +329,19 @@ def test_any_sympy_expression_is_an_activation():
     X = np.random.default_rng(0).normal(size=(4, 2))
     Y = np.ones((4, 1))
     assert pymlp.gradcheck(net, X, Y) < 1e-6
+
+
+def test_set_activation_changes_one_unit_and_refuses_mixing_softmax():
+    net = pymlp.MLP([2, 3, 2], activation="relu", seed=0)
+    layer = net.layers[0]
+    layer.set_activation(1, "tanh")
+    assert [a.name for a in layer.activations] == ["relu", "tanh", "relu"]
+    X = np.random.default_rng(0).normal(size=(4, 2))
+    net.predict(X)
+    Z = X @ layer.weights.T + layer.bias
+    np.testing.assert_allclose(layer._A[:, 1], np.tanh(Z[:, 1]), rtol=1e-14)
+    with pytest.raises(ValueError, match=r"cannot be mixed"):
+        layer.set_activation(0, "softmax")
+    assert [a.name for a in layer.activations] == ["relu", "tanh", "relu"]
+    with pytest.raises(IndexError, match=r"unit must be in \[0, 2\]"):
+        layer.set_activation(3, "relu")

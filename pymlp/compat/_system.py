@@ -371,7 +371,7 @@ class nsystem:
         layer = net.layers[k - 1]
         layer.weights[:1] = row
         layer.bias[0] = 0.0
-        _set_unit_activation(layer, 0, activation)
+        layer.set_activation(0, activation)
         if column is not None:
             net.layers[k].weights[:, :1] = column
 
@@ -540,7 +540,7 @@ class nneuron:
     def f(self, expr):
         activation = get_activation(expr)
         if self.layer.index > 0:
-            _set_unit_activation(self._unit_layer(), self.index, activation)
+            self._unit_layer().set_activation(self.index, activation)
         self._f = expr
 
     # per-neuron computations
@@ -719,14 +719,6 @@ def from_network(net, learning_rate=LEGACY_LEARNING_RATE, seed=None):
 
 
 # helpers
-
-
-def _set_unit_activation(layer, j, activation):
-    """Give unit ``j`` of a Dense layer a new activation."""
-    activations = list(layer.activations)
-    activations[j] = activation
-    layer.activations = activations
-    layer._group_units()
 
 
 def _unit_slopes(layer):
