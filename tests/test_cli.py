@@ -13,6 +13,7 @@ from pathlib import Path
 
 import numpy as np
 import pytest
+import sympy
 
 from pymlp import io as pymlp_io
 from pymlp.cli import main, parse_activation
@@ -560,27 +561,22 @@ def test_parse_activation_refuses_unsafe_or_foreign_input(text, match):
     assert time.perf_counter() - started < 2
 
 
-def test_parse_activation_hands_sympy_only_x_whitelist_and_no_builtins(monkeypatch):
-    from pymlp import cli
+def test_parse_activation_never_evaluates_text(monkeypatch):
+    import sympy.parsing.sympy_parser as sympy_parser
 
-    calls = []
+    def refuse(*args, **kwargs):
+        raise AssertionError("text was handed to sympy's parser")
 
-    def spy(source, local_dict, global_dict, transformations):
-        calls.append(source)
-        assert global_dict["__builtins__"] == {}
-        assert set(global_dict) == {"__builtins__", "Integer", "Float"}
-        assert set(local_dict) == {"x", "pi", "E", *cli._FUNCTIONS}
-        return parse_expr(source, local_dict, transformations, global_dict)
-
-    from sympy.parsing.sympy_parser import parse_expr
-
-    monkeypatch.setattr(cli, "parse_expr", spy)
-    assert parse_activation("x^3").name == "x**3"
-    assert calls == ["x**3"]
+    monkeypatch.setattr(sympy_parser, "parse_expr", refuse)
+    monkeypatch.setattr(sympy_parser, "eval_expr", refuse)
+    x = sympy.Symbol("x")
+    assert parse_activation("x^3").expr == x**3
+    assert parse_activation("tanh(x)*1.7159").expr == 1.7159 * sympy.tanh(x)
+    assert parse_activation("x/(1 + abs(x))").expr == x / (1 + sympy.Abs(x))
+    assert parse_activation("-x/2 + pi").expr == -x / 2 + sympy.pi
     for text in ("__import__('os')", "x.real", "getattr(x, 'y')", "x[0]"):
         with pytest.raises(ValueError):
             parse_activation(text)
-    assert calls == ["x**3"]
 
 
 # --- tabular --------------------------------------------------------------------
