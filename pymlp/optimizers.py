@@ -514,22 +514,26 @@ def optimizer_from_config(config):
     ValueError
         If the type is unknown or a hyper-parameter is unknown or invalid.
     """
+    return _from_config(config, _OPTIMIZERS.values(), "optimizer")
+
+
+def _from_config(config, classes, what):
+    """Instantiate ``config["type"]`` (a class name) with the other entries."""
     if not isinstance(config, dict) or "type" not in config:
         raise ValueError(
-            f"optimizer config must be a dict with a 'type' key, got {config!r}."
+            f"{what} config must be a dict with a 'type' key, got {config!r}."
         )
     kwargs = dict(config)
     kind = kwargs.pop("type")
-    classes = {cls.__name__: cls for cls in _OPTIMIZERS.values()}
-    if kind not in classes:
+    by_name = {cls.__name__: cls for cls in classes}
+    if kind not in by_name:
         raise ValueError(
-            f"unknown optimizer type {kind!r}: expected one of {sorted(classes)}."
+            f"unknown {what} type {kind!r}: expected one of {sorted(by_name)}."
         )
-    cls = classes[kind]
-    if "betas" in kwargs and isinstance(kwargs["betas"], list):
+    if isinstance(kwargs.get("betas"), list):  # JSON turns Adam's tuple into a list
         kwargs["betas"] = tuple(kwargs["betas"])
     try:
-        return cls(**kwargs)
+        return by_name[kind](**kwargs)
     except TypeError as error:
         raise ValueError(f"invalid {kind} config {config!r}: {error}.") from error
 
@@ -776,21 +780,7 @@ def schedule_from_config(config):
     ValueError
         If the type is unknown or an argument is unknown or invalid.
     """
-    if not isinstance(config, dict) or "type" not in config:
-        raise ValueError(
-            f"schedule config must be a dict with a 'type' key, got {config!r}."
-        )
-    kwargs = dict(config)
-    kind = kwargs.pop("type")
-    classes = {cls.__name__: cls for cls in _SCHEDULES.values()}
-    if kind not in classes:
-        raise ValueError(
-            f"unknown schedule type {kind!r}: expected one of {sorted(classes)}."
-        )
-    try:
-        return classes[kind](**kwargs)
-    except TypeError as error:
-        raise ValueError(f"invalid {kind} config {config!r}: {error}.") from error
+    return _from_config(config, _SCHEDULES.values(), "schedule")
 
 
 def get_schedule(spec):
