@@ -1,5 +1,6 @@
 """Tests of pymlp.activations: kernels, derivatives, stability and resolution."""
 
+import math
 import pickle
 import warnings
 
@@ -473,3 +474,19 @@ def test_unknown_name_lists_known_names():
 def test_non_expression_is_a_type_error(spec):
     with pytest.raises(TypeError, match="could not interpret activation .*expected a"):
         get_activation(spec)
+
+
+def test_erf_fallback_and_compiled_erf_agree(monkeypatch):
+    from pymlp import activations
+
+    z = np.linspace(-30.0, 30.0, 1001)
+    compiled = activations._compiled_erf()
+    monkeypatch.setattr(activations, "_compiled_erf", lambda: None)
+    erf, erfc = activations._erf(z), activations._erfc(z)
+    assert erf.dtype == np.float64 and erf.shape == z.shape
+    np.testing.assert_allclose(erf, [math.erf(v) for v in z], rtol=0, atol=0)
+    np.testing.assert_allclose(erfc, [math.erfc(v) for v in z], rtol=0, atol=0)
+    if compiled is None:
+        pytest.skip("scipy is not installed: only the fallback exists")
+    np.testing.assert_allclose(compiled[0](z), erf, rtol=1e-15, atol=1e-300)
+    np.testing.assert_allclose(compiled[1](z), erfc, rtol=1e-13, atol=1e-300)
