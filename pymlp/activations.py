@@ -183,19 +183,23 @@ class _Kernels:
 
 def _logistic(Z, sign=1.0, out=None):
     """Stable ``1/(1 + exp(-sign*Z))``, into ``out`` (may be Z) or a new array."""
-    # with e = exp(-|z|) in (0, 1], never overflowing: 1/(1 + e) on the rising
-    # side and e/(1 + e) on the other; the numerator e*falling + rising picks
-    # 1 or e without a branch and without cancellation
-    falling = Z < 0 if sign > 0 else Z > 0
-    rising = ~falling
-    e = np.abs(Z, out=out)
-    np.negative(e, out=e)
-    with np.errstate(under="ignore"):
-        np.exp(e, out=e)
-    denominator = e + 1
-    e *= falling
-    e += rising
-    return np.divide(e, denominator, out=e)
+    # Clipping z to +-90% of log(max float) keeps exp finite and its reciprocal
+    # a normal number, so nothing overflows or underflows; below the clip the
+    # true value is under 1e-277 (float64) or 1e-34 (float32). Elsewhere the
+    # form has no cancellation: 1 + exp(-z) is either ~1 or ~exp(-z).
+    limit = _EXP_CLIP[Z.dtype.char]
+    t = np.clip(Z, -limit, limit, out=out)
+    if sign > 0:
+        np.negative(t, out=t)
+    np.exp(t, out=t)
+    t += 1.0
+    return np.reciprocal(t, out=t)
+
+
+_EXP_CLIP = {
+    dtype.char: 0.9 * float(np.log(np.finfo(dtype).max))
+    for dtype in map(np.dtype, (np.float16, np.float32, np.float64, np.longdouble))
+}
 
 
 def _logistic_slope(Z, sign=1.0):
