@@ -274,8 +274,12 @@ def _sigmoid_kernels(sign: float) -> _Kernels:
     def backward(Z, A, dA, out):
         if A is None:
             return np.multiply(dA, _logistic_slope(Z, sign), out=out)
-        slope = np.subtract(1, A)
-        slope *= sign * A
+        # dA * sign * A * (1 - A), built in out unless out is dA itself
+        slope = _scratch_like(A, out, dA)
+        np.subtract(1, A, out=slope)
+        slope *= A
+        if sign < 0:
+            np.negative(slope, out=slope)
         return np.multiply(dA, slope, out=out)
 
     return _Kernels(value, derivative, backward)
@@ -301,7 +305,20 @@ def _tanh_derivative(Z, A):
 
 
 def _tanh_backward(Z, A, dA, out):
-    return np.multiply(dA, _tanh_derivative(Z, A), out=out)
+    if A is None:
+        return np.multiply(dA, _tanh_derivative(Z, A), out=out)
+    # dA * (1 - A**2), built in out unless out is dA itself
+    slope = _scratch_like(A, out, dA)
+    np.square(A, out=slope)
+    np.subtract(1, slope, out=slope)
+    return np.multiply(dA, slope, out=out)
+
+
+def _scratch_like(A, out, dA):
+    """``out`` as a work array, or a new one when ``out`` is missing or is dA."""
+    if out is None or np.may_share_memory(out, dA):
+        return np.empty_like(A)
+    return out
 
 
 def _softplus_value(Z, out):

@@ -490,3 +490,19 @@ def test_erf_fallback_and_compiled_erf_agree(monkeypatch):
         pytest.skip("scipy is not installed: only the fallback exists")
     np.testing.assert_allclose(compiled[0](z), erf, rtol=1e-15, atol=1e-300)
     np.testing.assert_allclose(compiled[1](z), erfc, rtol=1e-13, atol=1e-300)
+
+
+@pytest.mark.parametrize(
+    "spec", ["sigmoid", "tanh", LEGACY_SIGMOID, "relu", "softplus"]
+)
+def test_backward_into_dA_itself_equals_backward_into_a_new_array(spec):
+    act = get_activation(spec)
+    rng = np.random.default_rng(0)
+    Z = rng.normal(size=(6, 5)) * 5
+    A = act(Z)
+    dA = rng.normal(size=Z.shape)
+    expected = act.backward(Z, A, dA)
+    separate = act.backward(Z, A, dA, out=np.empty_like(Z))
+    in_place = act.backward(Z, A, dA, out=dA)
+    np.testing.assert_array_equal(separate, expected)
+    np.testing.assert_array_equal(in_place, expected)
