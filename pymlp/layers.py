@@ -184,7 +184,7 @@ class Dense:
 
         # parameter gradients
         np.matmul(delta.T, self._A_prev, out=self._dW)
-        np.sum(delta, axis=0, out=self._db)
+        np.add.reduce(delta, axis=0, out=self._db)
 
         if not need_dA_prev:
             return None

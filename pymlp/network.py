@@ -295,10 +295,16 @@ class Network:
         ``weights`` (shape ``(units_0, count)``) fills the new columns; zeros
         by default.
         """
-        self._grow(-1, count, None, weights, None)
+        self._grow(-1, count, None, weights, None, None)
 
     def add_units(
-        self, layer_index, count=1, activation=None, weights=None, next_weights=None
+        self,
+        layer_index,
+        count=1,
+        activation=None,
+        weights=None,
+        next_weights=None,
+        seed=None,
     ):
         """Append ``count`` units to a layer.
 
@@ -312,15 +318,17 @@ class Network:
         next_weights : array_like, shape (units_next, count), optional
             The new columns of the next layer's weights; zeros by default, so
             the network's outputs do not change.
+        seed : int or None
+            Seed of the initialisation of the new rows when ``weights`` is None.
 
         Notes
         -----
         The parameter buffer is reallocated: views taken earlier go stale,
         and an optimizer's state must be reset.
         """
-        self._grow(layer_index, count, activation, weights, next_weights)
+        self._grow(layer_index, count, activation, weights, next_weights, seed)
 
-    def _grow(self, layer_index, count, activation, weights, next_weights):
+    def _grow(self, layer_index, count, activation, weights, next_weights, seed):
         if not isinstance(count, (int, np.integer)) or count < 1:
             raise ValueError(f"count must be a positive integer, got {count!r}")
         n_layers = len(self.layers)
@@ -329,7 +337,7 @@ class Network:
                 f"layer_index must be in [0, {n_layers - 1}], got {layer_index}"
             )
         old = [(layer.weights.copy(), layer.bias.copy()) for layer in self.layers]
-        rng = np.random.default_rng()
+        rng = np.random.default_rng(seed)
         if layer_index == -1:
             self.input_size += count
         else:

@@ -345,3 +345,11 @@ def test_set_activation_changes_one_unit_and_refuses_mixing_softmax():
     assert [a.name for a in layer.activations] == ["relu", "tanh", "relu"]
     with pytest.raises(IndexError, match=r"unit must be in \[0, 2\]"):
         layer.set_activation(3, "relu")
+
+
+def test_add_units_with_a_seed_is_reproducible():
+    a, b = pymlp.MLP([3, 4, 2], seed=0), pymlp.MLP([3, 4, 2], seed=0)
+    a.add_units(0, count=3, activation="tanh", seed=7)
+    b.add_units(0, count=3, activation="tanh", seed=7)
+    assert a.params.tobytes() == b.params.tobytes()
+    assert np.abs(a.layers[0].weights[4:]).sum() > 0
