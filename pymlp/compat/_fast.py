@@ -137,14 +137,15 @@ class StepPlan:
             db = net.grads[start + n_w : start + n_w + n_out]
             start += n_w + n_out
             value, backward = _kernels(layer.activation)
-            Z, A, delta, scratch = (np.empty((1, n_out), dtype) for _ in range(4))
+            Z, A, scratch = (np.empty((1, n_out), dtype) for _ in range(3))
             dA_prev = np.empty((1, n_in), dtype)
-            bias_row, db_row = layer.bias.reshape(1, n_out), db.reshape(1, n_out)
+            # delta = dLoss/dZ is db for one sample: compute it there directly
+            bias_row, delta = layer.bias.reshape(1, n_out), db.reshape(1, n_out)
             self._stages.append(
-                (layer.weights, layer.weights.T, bias_row, dW, db_row)
+                (layer.weights, layer.weights.T, bias_row, dW)
                 + (value, backward, Z, A, delta, scratch, dA_prev)
             )
-        self.outputs = self._stages[-1][8]
+        self.outputs = self._stages[-1][7]
         self._dA_out = np.empty_like(self.outputs)
         self._scale = np.float64(2.0 / self.outputs.size)
         self._X = None
@@ -167,12 +168,12 @@ class StepPlan:
 
     def activations(self):
         """``A`` of each layer from the last forward pass, shape (1, units)."""
-        return [stage[8] for stage in self._stages]
+        return [stage[7] for stage in self._stages]
 
     def forward(self, X):
         """Forward one sample, X of shape (1, input_size); returns A_out."""
         self._X = X
-        for _, W_T, b, _, _, value, _, Z, A, _, scratch, _ in self._stages:
+        for _, W_T, b, _, value, _, Z, A, _, scratch, _ in self._stages:
             np.dot(X, W_T, out=Z)
             np.add(Z, b, out=Z)
             value(Z, A, scratch)
@@ -194,11 +195,10 @@ class StepPlan:
         # layers, last first
         last = len(self._stages) - 1
         for k in range(last, -1, -1):
-            W, _, _, dW, db, _, backward, Z, A, delta, _, dA_prev = self._stages[k]
+            W, _, _, dW, _, backward, Z, A, delta, _, dA_prev = self._stages[k]
             backward(Z, A, dA, delta)
-            A_prev = self._stages[k - 1][8] if k > 0 else self._X
+            A_prev = self._stages[k - 1][7] if k > 0 else self._X
             np.dot(delta.T, A_prev, out=dW)
-            np.positive(delta, out=db)
             if k > 0:
                 dA = np.dot(delta, W, out=dA_prev)
 
