@@ -17,7 +17,7 @@ step is ``params -= lr * grads``. A plan covers networks whose layers each
 use one elementwise activation; others take the general path.
 
 The legacy activations (identity, ReLU, the decreasing legacy sigmoid) and
-the usual sigmoid get one-sample kernels of two to four numpy calls each;
+the usual sigmoid get one-sample kernels of one to four numpy calls each;
 any other activation runs through its :class:`~pymlp.activations.Activation`.
 """
 
@@ -25,12 +25,9 @@ from operator import attrgetter, is_
 
 import numpy as np
 
-from ..activations import LEGACY_SIGMOID, Activation, get_activation
+from ..activations import LEGACY_SIGMOID, Activation, _logistic, get_activation
 
-# exp(700) is finite in float64 and 1/(1 + exp(700)) is below 1e-304, so
-# capping z there changes no sigmoid value that matters; exp of a very
-# negative z underflows to 0 silently, which is the right limit
-_EXP_LIMIT = np.float64(700.0)
+# the sigmoids share the stable clipped kernel of pymlp.activations
 _ZERO = np.float64(0.0)
 _ONE = np.float64(1.0)
 
@@ -54,11 +51,7 @@ def _relu_backward(Z, A, dA, delta):
 
 
 def _legacy_sigmoid_value(Z, A, scratch):
-    # 1 / (1 + exp(z))
-    np.minimum(Z, _EXP_LIMIT, out=scratch)
-    np.exp(scratch, out=A)
-    np.add(A, _ONE, out=A)
-    np.reciprocal(A, out=A)
+    _logistic(Z, -1.0, out=A)  # 1 / (1 + exp(z))
 
 
 def _legacy_sigmoid_backward(Z, A, dA, delta):
@@ -69,12 +62,7 @@ def _legacy_sigmoid_backward(Z, A, dA, delta):
 
 
 def _sigmoid_value(Z, A, scratch):
-    # 1 / (1 + exp(-z))
-    np.negative(Z, out=scratch)
-    np.minimum(scratch, _EXP_LIMIT, out=scratch)
-    np.exp(scratch, out=A)
-    np.add(A, _ONE, out=A)
-    np.reciprocal(A, out=A)
+    _logistic(Z, 1.0, out=A)  # 1 / (1 + exp(-z))
 
 
 def _sigmoid_backward(Z, A, dA, delta):
